@@ -1,0 +1,111 @@
+"""Predictions with their uncertainty: group, area, confidence, margin, alternatives and a review flag."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .artifact import load_model, read_card
+from .labels import LabelSpace
+from .taxonomy import load_taxonomy
+
+PRED_COLUMNS = ["pred_group_code", "pred_group_name", "pred_area_code", "pred_area_name", "confidence",
+                "area_confidence", "margin", "needs_review", "alternatives", "status", "model_version"]
+MAX_TEXT_BYTES = 100 * 1024
+_LETTER = re.compile(r"[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+
+def text_status(text) -> str:
+    """Why a text cannot be classified normally, or 'ok'."""
+    if text is None or (isinstance(text, float) and text != text):
+        return "empty_text"
+    text = str(text)
+    if not text:
+        return "empty_text"
+    if not text.strip():
+        return "whitespace_only"
+    if len(text) > MAX_TEXT_BYTES // 4 and len(text.encode("utf-8")) > MAX_TEXT_BYTES:
+        return "too_long_truncated"
+    if not _LETTER.search(text):
+        return "non_persian"
+    return "ok"
+
+
+@dataclass
+class Predictor:
+    """A loaded, verified model ready to classify texts."""
+
+    pipeline: object
+    card: dict
+    label_space: LabelSpace
+
+    @classmethod
+    def load(cls, model_dir: str | Path, taxonomy_path: str | Path | None = None) -> "Predictor":
+        """Load and verify a model; taxonomy models are checked against the taxonomy in use."""
+        card_space = read_card(model_dir).get("label_space", {})
+        taxonomy_sha = load_taxonomy(taxonomy_path).sha256 if card_space.get("taxonomy_sha256") else None
+        pipeline, card, label_space = load_model(model_dir, taxonomy_sha)
+        return cls(pipeline, card, label_space)
+
+    @property
+    def threshold(self) -> float:
+        return float(self.card["review_threshold"])
+
+    @property
+    def version(self) -> str:
+        return str(self.card["model_id"])
+
+    @property
+    def classes(self) -> np.ndarray:
+        return self.pipeline.classes_
+
+    def predict_proba(self, texts) -> np.ndarray:
+        return self.pipeline.predict_proba(list(texts))
+
+    def predict(self, texts, top_k: int = 3) -> pd.DataFrame:
+        """One row per text with the columns in `PRED_COLUMNS`; every text gets a row, in order."""
+        texts = list(texts)
+        statuses = [text_status(t) for t in texts]
+        usable = [i for i, s in enumerate(statuses) if s in ("ok", "non_persian", "too_long_truncated")]
+        inputs = [str(texts[i])[:MAX_TEXT_BYTES // 2] if statuses[i] == "too_long_truncated" else str(texts[i])
+                  for i in usable]
+        out = pd.DataFrame({c: pd.Series([None] * len(texts), dtype=object) for c in PRED_COLUMNS})
+        out["status"] = statuses
+        out["model_version"] = self.version
+        out["needs_review"] = True
+        if usable:
+            self._fill(out, usable, self.predict_proba(inputs), top_k)
+        out["needs_review"] = out["needs_review"].astype(bool)
+        return out
+
+    def _fill(self, out: pd.DataFrame, rows: list[int], proba: np.ndarray, top_k: int) -> None:
+        classes = self.classes
+        space = self.label_space
+        order = np.argsort(-proba, axis=1)[:, :max(top_k, 1) + 1]
+        n = len(rows)
+        best = order[:, 0]
+        confidence = proba[np.arange(n), best]
+        second = proba[np.arange(n), order[:, 1]] if proba.shape[1] > 1 else np.zeros(n)
+        codes = classes[best]
+        areas = np.array([space.parent_of.get(c, "") for c in codes], dtype=object)
+        class_parents = np.array([space.parent_of.get(c, "") for c in classes], dtype=object)
+        area_codes, area_of_class = np.unique(class_parents, return_inverse=True)
+        area_proba = proba @ np.eye(len(area_codes))[area_of_class]  # each area's summed group probabilities
+        area_conf = area_proba[np.arange(n), np.searchsorted(area_codes, areas)]
+        alternatives = ["|".join(f"{classes[j]}:{proba[i, j]:.3f}" for j in order[i, 1:top_k + 1])
+                        for i in range(n)]
+        idx = out.index[rows]
+        statuses = out.loc[idx, "status"].to_numpy()
+        out.loc[idx, "pred_group_code"] = codes
+        out.loc[idx, "pred_group_name"] = [space.label_names.get(c, c) for c in codes]
+        out.loc[idx, "pred_area_code"] = areas
+        out.loc[idx, "pred_area_name"] = [space.parent_names.get(a, a) for a in areas]
+        out.loc[idx, "confidence"] = np.round(confidence, 4)
+        out.loc[idx, "area_confidence"] = np.round(area_conf, 4)
+        out.loc[idx, "margin"] = np.round(confidence - second, 4)
+        out.loc[idx, "alternatives"] = alternatives
+        out.loc[idx, "needs_review"] = (confidence < self.threshold) | (statuses != "ok")

@@ -1,0 +1,216 @@
+"""Training: honest cross-validated figures, a calibrated temperature, a review threshold, then one final fit."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.naive_bayes import ComplementNB
+from sklearn.pipeline import Pipeline
+from sklearn.svm import LinearSVC
+
+from .calibration import TemperatureScaledClassifier, fit_temperature
+from .errors import InputError
+from .features import build_features
+from .labels import LabelSpace
+from .metrics import choose_threshold, summarise
+from .neardup import near_duplicate_groups
+from .normalise import PersianNormaliser, normalise_many
+from scipy.special import softmax
+
+TARGET_PRECISION = 0.95
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Hyper-parameters of the one Pipeline: features and a linear classifier."""
+
+    classifier: str = "linear_svc"  # linear_svc | logistic | sgd_modified_huber | complement_nb
+    C: float = 0.5
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    min_df: int = 2
+    max_word_features: int | None = 60_000
+    max_char_features: int | None = 120_000
+    max_nonzero: int | None = 3_000_000  # weights kept (sparse); bounds the model's size
+
+    def build_classifier(self, temperature: float | None = None) -> TemperatureScaledClassifier:
+        """The classifier step: the linear model, pruned to `max_nonzero` weights, temperature-scaled."""
+        return TemperatureScaledClassifier(self.classifier_estimator(), temperature, self.max_nonzero)
+
+    def classifier_estimator(self):
+        if self.classifier == "linear_svc":
+            return LinearSVC(C=self.C, class_weight="balanced")
+        if self.classifier == "logistic":
+            return LogisticRegression(C=self.C * 20, max_iter=300, class_weight="balanced")
+        if self.classifier == "sgd_modified_huber":
+            return SGDClassifier(loss="modified_huber", alpha=1e-5 / self.C, max_iter=30, tol=None,
+                                 class_weight="balanced", random_state=0)
+        if self.classifier == "complement_nb":
+            return _ComplementNBScores(alpha=0.3)
+        raise ValueError(f"unknown classifier '{self.classifier}'")
+
+    def features(self):
+        return build_features(self.word_ngrams, self.char_ngrams, self.min_df, self.max_word_features,
+                              self.max_char_features)
+
+
+class _ComplementNBScores(ComplementNB):
+    """ComplementNB exposing its joint log-likelihood as `decision_function`, so that it calibrates like
+    the linear models (a fast baseline candidate)."""
+
+    def decision_function(self, X):
+        return self.predict_joint_log_proba(X)
+
+
+CANDIDATES = {
+    "linear_svc_word12_char25": ModelConfig(),
+    "logistic_word12_char25": ModelConfig(classifier="logistic"),
+    "sgd_modified_huber_word12_char25": ModelConfig(classifier="sgd_modified_huber"),
+    "complement_nb_word12_char25": ModelConfig(classifier="complement_nb"),
+    "linear_svc_word12_only": ModelConfig(char_ngrams=(0, 0)),
+    "linear_svc_char25_only": ModelConfig(word_ngrams=(0, 0)),
+}
+
+
+@dataclass
+class TrainResult:
+    pipeline: Pipeline
+    cv_metrics: dict
+    threshold: float
+    temperature: float
+    timings: dict = field(default_factory=dict)
+    oof_proba: np.ndarray | None = None
+
+
+def _fit_scores(config: ModelConfig, train_texts, train_y, test_texts, classes):
+    """Fit features + classifier on one split; decision scores for the test texts over all `classes`."""
+    features = _features_for(config).fit(train_texts)
+    clf = config.build_classifier(temperature=1.0).fit(features.transform(train_texts), train_y)
+    raw = clf.decision_function(features.transform(test_texts))
+    scores = np.full((len(test_texts), len(classes)), raw.min() - 10.0, dtype=np.float64)
+    scores[:, np.searchsorted(classes, clf.classes_)] = raw
+    return scores
+
+
+def _features_for(config: ModelConfig):
+    union = config.features()
+    if config.char_ngrams == (0, 0):
+        union.transformer_list = [t for t in union.transformer_list if t[0] != "chars"]
+    if config.word_ngrams == (0, 0):
+        union.transformer_list = [t for t in union.transformer_list if t[0] != "words"]
+    return union
+
+
+def cross_validate(texts, y, label_space: LabelSpace, config: ModelConfig = ModelConfig(), folds: int = 5,
+                   seed: int = 0, extra: tuple[list, list] = ((), ()), groups=None) -> dict:
+    """Out-of-fold decision scores with folds that keep near-duplicates together, then cross-fitted
+    temperature and threshold, so that every figure comes from reports the model (and its calibration)
+    did not see. `texts` are already normalised; `extra` labeled texts are added to every training fold."""
+    y = np.asarray(y).astype(str)
+    extra_texts, extra_y = list(extra[0]), [str(label) for label in extra[1]]
+    classes = np.unique(np.concatenate([y, np.asarray(extra_y, dtype=str)]))  # the final model's classes
+    groups = near_duplicate_groups(texts) if groups is None else groups
+    fold_of = np.empty(len(y), dtype=int)
+    scores = np.zeros((len(y), len(classes)))
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    texts = np.asarray(texts, dtype=object)
+    for k, (train, test) in enumerate(splitter.split(texts, y, groups)):
+        fold_of[test] = k
+        scores[test] = _fit_scores(config, list(texts[train]) + extra_texts, list(y[train]) + extra_y,
+                                   list(texts[test]), classes)
+    y_index = np.searchsorted(classes, y)
+    proba = np.zeros_like(scores)
+    thresholds = []
+    for k in range(folds):
+        held, rest = fold_of == k, fold_of != k
+        t_k = fit_temperature(scores[rest], y_index[rest])
+        proba[held] = softmax(scores[held] / t_k, axis=1)
+        rest_proba = softmax(scores[rest] / t_k, axis=1)
+        thresholds.append((held, choose_threshold(rest_proba.max(axis=1),
+                                                  classes[rest_proba.argmax(axis=1)] == y[rest],
+                                                  TARGET_PRECISION)))
+    metrics = summarise(y, proba, classes, label_space.parent_of, threshold=1.0)
+    # Auto-accept figures with each fold's threshold chosen on the other folds (no peeking).
+    confidence, correct = proba.max(axis=1), classes[proba.argmax(axis=1)] == y
+    accepted = np.zeros(len(y), dtype=bool)
+    for held, t_k in thresholds:
+        accepted[held] = confidence[held] >= t_k
+    metrics["auto_accept_precision"] = float(correct[accepted].mean()) if accepted.any() else float("nan")
+    metrics["auto_accept_coverage"] = float(accepted.mean())
+    metrics.pop("review_threshold")
+    temperature = fit_temperature(scores, y_index)
+    threshold = choose_threshold(softmax(scores / temperature, axis=1).max(axis=1), correct, TARGET_PRECISION)
+    return {"metrics": metrics, "temperature": temperature, "threshold": threshold, "oof_proba": proba,
+            "classes": classes, "folds": folds, "n_groups": int(groups.max() + 1) if len(groups) else 0}
+
+
+def train(texts, y, label_space: LabelSpace, config: ModelConfig = ModelConfig(), folds: int = 5,
+          seed: int = 0, extra: tuple[list, list] = ((), ())) -> TrainResult:
+    """Cross-validate, then fit the one Pipeline (normaliser -> features -> calibrated classifier) on all."""
+    y = np.asarray(y).astype(str)
+    unknown = sorted(set(y) - set(label_space.labels))
+    if unknown:
+        raise InputError(f"labels not in the label space: {', '.join(unknown[:5])}")
+    counts = {label: int((y == label).sum()) for label in np.unique(y)}
+    too_few = [label for label, c in counts.items() if c < folds]
+    if too_few:
+        raise InputError(f"{len(too_few)} label(s) have fewer than {folds} reports (e.g. '{too_few[0]}': "
+                         f"{counts[too_few[0]]}); add reports or drop the label")
+    timings = {}
+    start = time.perf_counter()
+    normalised = normalise_many(texts)
+    extra_norm = (normalise_many(extra[0]), list(extra[1]))
+    timings["normalise_s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    cv = cross_validate(normalised, y, label_space, config, folds, seed, extra_norm)
+    timings["cross_validation_s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    all_texts, all_y = list(normalised) + extra_norm[0], list(y) + extra_norm[1]
+    features = _features_for(config).fit(all_texts)
+    classifier = config.build_classifier(temperature=cv["temperature"])
+    classifier.fit(features.transform(all_texts), np.asarray(all_y))
+    timings["final_fit_s"] = time.perf_counter() - start
+    pipeline = Pipeline([("normalise", PersianNormaliser()), ("features", features),
+                         ("classifier", classifier)])
+    return TrainResult(pipeline, cv["metrics"], cv["threshold"], cv["temperature"], timings, cv["oof_proba"])
+
+
+def compare_candidates(texts, y, label_space: LabelSpace, candidates: dict = CANDIDATES, folds: int = 5,
+                       seed: int = 0, extra: tuple[list, list] = ((), ())) -> dict:
+    """Cross-validated figures for each candidate configuration, on the same folds."""
+    normalised = normalise_many(texts)
+    extra_norm = (normalise_many(extra[0]), list(extra[1]))
+    groups = near_duplicate_groups(normalised)
+    table = {}
+    for name, config in candidates.items():
+        start = time.perf_counter()
+        cv = cross_validate(normalised, y, label_space, config, folds, seed, extra_norm, groups)
+        table[name] = {**{k: round(v, 4) for k, v in cv["metrics"].items() if k != "n"},
+                       "config": asdict(config), "seconds": round(time.perf_counter() - start, 1)}
+    return table
+
+
+def train_and_save(frame, label_space: LabelSpace, model_dir, *, name: str = "default",
+                   config: ModelConfig = ModelConfig(), folds: int = 5, extra: tuple[list, list] = ((), ()),
+                   compare: bool = False, data_summary: dict | None = None) -> dict:
+    """Train on a frame with columns `text, label` and save the artifact and card; returns the card."""
+    from .artifact import save_model
+    from .card import build_card
+    from .corpus import data_sha256
+
+    candidates = None
+    if compare:
+        candidates = compare_candidates(frame["text"], frame["label"], label_space, folds=folds, extra=extra)
+    start = time.perf_counter()
+    result = train(frame["text"], frame["label"], label_space, config, folds, extra=extra)
+    result.timings["total_s"] = time.perf_counter() - start
+    summary = {"rows": int(len(frame)), "labels": int(frame["label"].nunique()),
+               "extra_taxonomy_texts": len(extra[0]), **(data_summary or {})}
+    card = build_card(name=name, result=result, config=config, label_space=label_space, data_summary=summary,
+                      data_sha256=data_sha256(frame), candidates=candidates)
+    return save_model(result.pipeline, card, model_dir)
