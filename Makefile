@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 OBSTACLES := $(VENV)/bin/obstacles
 MODEL := models/default
-LABELED := $(wildcard data/labeled/*.csv)
+LABELED := $(wildcard data/labeled/*.csv data/labeled/*.sqlite)
 RAW := data/raw/new_reports.xlsx
 
 # The first Python 3.12+ found: $PYTHON, then the usual names, then pyenv's install on these machines.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,13 +61,44 @@ class _DuplicateIds:
         self.seen = np.union1d(self.seen, uniq)
 
 
+_worker_predictor: Predictor | None = None  # set in the parent just before forking workers
+
+
+def _predict_chunk(args):
+    texts, top_k = args
+    return _worker_predictor.predict(texts, top_k=top_k)
+
+
+def ordered_map(function, items, jobs: int):
+    """`map(function, items)` over `jobs` forked processes, in order, with at most 2 x jobs items in flight
+    (so a huge input is never read ahead into memory). Forked workers share the parent's loaded model and
+    hazm objects, so they start in milliseconds."""
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(function, items)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        pending: deque = deque()
+        for item in items:
+            pending.append(pool.apply_async(function, (item,)))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def default_jobs() -> int:
+    return max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
 def classify_file(input_path: str | Path, output_path: str | Path | None = None, *, predictor: Predictor,
                   text_column: str = "text", top_k: int = 3, id_column: str | None = None,
-                  chunksize: int = DEFAULT_CHUNK, progress: Callable[[int], None] | None = None) -> ClassifySummary:
+                  chunksize: int = DEFAULT_CHUNK, progress: Callable[[int], None] | None = None,
+                  jobs: int | None = None) -> ClassifySummary:
     """Classify every row of `input_path` into `output_path` (default: `<stem>.classified.csv` beside it).
 
     All input columns and rows are kept, in order, with `PRED_COLUMNS` appended. Nothing is written to
-    `output_path` unless the whole file succeeds.
+    `output_path` unless the whole file succeeds. `jobs` worker processes predict while this one reads
+    and writes (default: up to 2, the cores this machine has); inputs of one chunk stay in-process.
     """
     start = time.perf_counter()
     input_path = Path(input_path)
@@ -75,7 +108,9 @@ def classify_file(input_path: str | Path, output_path: str | Path | None = None,
         raise InputError("the output would overwrite the input; choose another -o", output_path)
     summary = ClassifySummary(input_path, output_path, model_version=predictor.version)
     duplicates = _DuplicateIds()
-    with TableWriter(output_path) as writer:
+    chunks: deque = deque()  # chunks whose predictions are being computed, oldest first
+
+    def work():
         for chunk in iter_table(input_path, chunksize):
             if text_column not in chunk.columns:
                 raise InputError(f"no column '{text_column}'; the columns are: "
@@ -86,7 +121,15 @@ def classify_file(input_path: str | Path, output_path: str | Path | None = None,
                 raise InputError(f"no id column '{id_column}'", input_path)
             if id_col is not None and len(chunk):
                 duplicates.add(chunk[id_col])
-            predictions = predictor.predict(chunk[text_column].tolist(), top_k=top_k)
+            chunks.append(chunk)
+            yield chunk[text_column].tolist(), top_k
+
+    global _worker_predictor
+    _worker_predictor = predictor
+    parallel = jobs if jobs is not None else (default_jobs() if _bigger_than(input_path, chunksize) else 1)
+    with TableWriter(output_path) as writer:
+        for predictions in ordered_map(_predict_chunk, work(), parallel):
+            chunk = chunks.popleft()
             predictions.index = chunk.index
             clashing = [c for c in PRED_COLUMNS if c in chunk.columns]
             writer.write(pd.concat([chunk.drop(columns=clashing), predictions], axis=1))
@@ -96,6 +139,11 @@ def classify_file(input_path: str | Path, output_path: str | Path | None = None,
     summary.duplicate_ids, summary.duplicate_id_rows = duplicates.examples, duplicates.count
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _bigger_than(path: Path, rows: int) -> bool:
+    """Roughly: does the file hold more than one chunk? (100 bytes a report is a low estimate.)"""
+    return path.stat().st_size > rows * 100
 
 
 def _count(summary: ClassifySummary, predictions: pd.DataFrame) -> None:

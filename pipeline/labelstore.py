@@ -105,3 +105,18 @@ def merge_expert_labels(frame: pd.DataFrame, path: str | Path = DEFAULT_STORE) -
                            "report_id": latest["report_id"], "origin": "expert_labels"})
     kept = frame[~frame["report_id"].isin(expert["report_id"])]
     return pd.concat([kept, expert], ignore_index=True), len(expert)
+
+
+def label_stats(path: str | Path = DEFAULT_STORE, parent_of: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Counts by reviewer and area, and how often the expert agreed with the model's prediction."""
+    labels = read_labels(path)
+    parent_of = parent_of or {}
+    labels["area"] = [parent_of.get(code, code.split("-")[0]) for code in labels["group_code"]]
+    labels["agrees"] = labels["group_code"] == labels["model_group_code"]
+    by_reviewer_area = (labels.pivot_table(index="reviewer", columns="area", values="label_id", aggfunc="count",
+                                           fill_value=0) if len(labels) else pd.DataFrame())
+    agreement = (labels.groupby("reviewer").agg(labels=("label_id", "count"), agreement=("agrees", "mean"))
+                 if len(labels) else pd.DataFrame(columns=["labels", "agreement"]))
+    return {"by_reviewer_area": by_reviewer_area, "agreement": agreement,
+            "total": pd.DataFrame({"labels": [len(labels)], "reports": [labels["report_id"].nunique()],
+                                   "agreement": [labels["agrees"].mean() if len(labels) else float("nan")]})}

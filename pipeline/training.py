@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -98,12 +99,7 @@ def _fit_scores(config: ModelConfig, train_texts, train_y, test_texts, classes):
 
 
 def _features_for(config: ModelConfig):
-    union = config.features()
-    if config.char_ngrams == (0, 0):
-        union.transformer_list = [t for t in union.transformer_list if t[0] != "chars"]
-    if config.word_ngrams == (0, 0):
-        union.transformer_list = [t for t in union.transformer_list if t[0] != "words"]
-    return union
+    return config.features()
 
 
 def cross_validate(texts, y, label_space: LabelSpace, config: ModelConfig = ModelConfig(), folds: int = 5,
@@ -213,4 +209,11 @@ def train_and_save(frame, label_space: LabelSpace, model_dir, *, name: str = "de
                "extra_taxonomy_texts": len(extra[0]), **(data_summary or {})}
     card = build_card(name=name, result=result, config=config, label_space=label_space, data_summary=summary,
                       data_sha256=data_sha256(frame), candidates=candidates)
-    return save_model(result.pipeline, card, model_dir)
+    card = save_model(result.pipeline, card, model_dir)
+    if "report_id" in frame:
+        from .artifact import write_atomic
+        from .reviewflow import OOF_FILE, oof_table
+
+        oof = oof_table(frame, result.oof_proba, np.asarray(result.pipeline.classes_), card["model_id"])
+        write_atomic(Path(model_dir) / OOF_FILE, oof.to_csv(index=False).encode("utf-8"))
+    return card

@@ -72,3 +72,12 @@ def test_tokenize_splits_punctuation_and_keeps_zwnj_words():
 
 def test_transformer_is_stateless_and_needs_no_fit():
     assert PersianNormaliser().transform(["مي شود"]) == [f"می{ZWNJ}شود"]
+
+
+def test_our_faster_hazm_normalizer_matches_hazm(mini_corpus):
+    import hazm
+
+    reference = hazm.Normalizer()
+    ours = norm._hazm_normalizer()
+    texts = [pre_normalise(t) for t in mini_corpus["text"]] + [raw for raw, _ in CASES]
+    assert [ours.normalize(t) for t in texts] == [reference.normalize(t) for t in texts]
