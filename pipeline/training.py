@@ -30,7 +30,7 @@ TARGET_PRECISION = 0.95
 class ModelConfig:
     """Hyper-parameters of the one Pipeline: features and a linear classifier."""
 
-    classifier: str = "linear_svc"  # linear_svc | logistic | sgd_modified_huber | complement_nb
+    classifier: str = "linear_svc"  # linear_svc | sgd_hinge | logistic | complement_nb
     C: float = 0.5
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
@@ -48,8 +48,10 @@ class ModelConfig:
             return LinearSVC(C=self.C, class_weight="balanced")
         if self.classifier == "logistic":
             return LogisticRegression(C=self.C * 20, max_iter=300, class_weight="balanced")
-        if self.classifier == "sgd_modified_huber":
-            return SGDClassifier(loss="modified_huber", alpha=1e-5 / self.C, max_iter=30, tol=None,
+        if self.classifier == "sgd_hinge":
+            # Plain SGD on the same hinge loss: 20 passes reach LinearSVC's accuracy on our reports at a
+            # fraction of its time on large, hard-to-separate data; one-vs-rest fits use both cores.
+            return SGDClassifier(loss="hinge", alpha=5e-5 / self.C, max_iter=20, tol=None, n_jobs=2,
                                  class_weight="balanced", random_state=0)
         if self.classifier == "complement_nb":
             return _ComplementNBScores(alpha=0.3)
@@ -71,7 +73,7 @@ class _ComplementNBScores(ComplementNB):
 CANDIDATES = {
     "linear_svc_word12_char25": ModelConfig(),
     "logistic_word12_char25": ModelConfig(classifier="logistic"),
-    "sgd_modified_huber_word12_char25": ModelConfig(classifier="sgd_modified_huber"),
+    "sgd_hinge_word12_char25": ModelConfig(classifier="sgd_hinge"),
     "complement_nb_word12_char25": ModelConfig(classifier="complement_nb"),
     "linear_svc_word12_only": ModelConfig(char_ngrams=(0, 0)),
     "linear_svc_char25_only": ModelConfig(word_ngrams=(0, 0)),
@@ -86,6 +88,7 @@ class TrainResult:
     temperature: float
     timings: dict = field(default_factory=dict)
     oof_proba: np.ndarray | None = None
+    cv_rows: np.ndarray | None = None  # which training rows the out-of-fold probabilities belong to
 
 
 def _fit_scores(config: ModelConfig, train_texts, train_y, test_texts, classes):
@@ -153,17 +156,21 @@ def train(texts, y, label_space: LabelSpace, config: ModelConfig = ModelConfig()
     if unknown:
         raise InputError(f"labels not in the label space: {', '.join(unknown[:5])}")
     counts = {label: int((y == label).sum()) for label in np.unique(y)}
-    too_few = [label for label, c in counts.items() if c < folds]
-    if too_few:
-        raise InputError(f"{len(too_few)} label(s) have fewer than {folds} reports (e.g. '{too_few[0]}': "
-                         f"{counts[too_few[0]]}); add reports or drop the label")
+    # Labels with fewer reports than folds cannot be cross-validated; their reports still train every fold
+    # and the final model (real registers have such a long tail), but no figure is computed on them.
+    rare = np.isin(y, [label for label, c in counts.items() if c < folds])
+    if rare.all():
+        raise InputError(f"every label has fewer than {folds} reports; add reports or use fewer --folds")
     timings = {}
     start = time.perf_counter()
     normalised = normalise_many(texts)
     extra_norm = (normalise_many(extra[0]), list(extra[1]))
     timings["normalise_s"] = time.perf_counter() - start
     start = time.perf_counter()
-    cv = cross_validate(normalised, y, label_space, config, folds, seed, extra_norm)
+    cv_texts = [t for t, r in zip(normalised, rare) if not r]
+    cv_extra = (extra_norm[0] + [t for t, r in zip(normalised, rare) if r], extra_norm[1] + list(y[rare]))
+    cv = cross_validate(cv_texts, y[~rare], label_space, config, folds, seed, cv_extra)
+    cv["metrics"]["rare_rows_not_cross_validated"] = int(rare.sum())
     timings["cross_validation_s"] = time.perf_counter() - start
     start = time.perf_counter()
     all_texts, all_y = list(normalised) + extra_norm[0], list(y) + extra_norm[1]
@@ -173,7 +180,7 @@ def train(texts, y, label_space: LabelSpace, config: ModelConfig = ModelConfig()
     timings["final_fit_s"] = time.perf_counter() - start
     pipeline = Pipeline([("normalise", PersianNormaliser()), ("features", features),
                          ("classifier", classifier)])
-    return TrainResult(pipeline, cv["metrics"], cv["threshold"], cv["temperature"], timings, cv["oof_proba"])
+    return TrainResult(pipeline, cv["metrics"], cv["threshold"], cv["temperature"], timings, cv["oof_proba"], ~rare)
 
 
 def compare_candidates(texts, y, label_space: LabelSpace, candidates: dict = CANDIDATES, folds: int = 5,
@@ -214,6 +221,7 @@ def train_and_save(frame, label_space: LabelSpace, model_dir, *, name: str = "de
         from .artifact import write_atomic
         from .reviewflow import OOF_FILE, oof_table
 
-        oof = oof_table(frame, result.oof_proba, np.asarray(result.pipeline.classes_), card["model_id"])
+        oof = oof_table(frame[result.cv_rows], result.oof_proba, np.asarray(result.pipeline.classes_),
+                        card["model_id"])
         write_atomic(Path(model_dir) / OOF_FILE, oof.to_csv(index=False).encode("utf-8"))
     return card
