@@ -40,5 +40,11 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.run
 
+# The review notebooks rendered to HTML in reports/ (ignored by git). They use models/default and the classified
+# demo batch as they are, making them only when missing: run `make demo` first to retrain on new labels.
+report: $(VENV)/.installed
+	$(VENV)/bin/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=900 --output-dir reports \
+	  notebooks/*.ipynb
+
 clean:
 	rm -rf $(VENV) models/default reports

@@ -287,3 +287,26 @@ def labels_stats(model_dir, taxonomy_path, store):
     for name, table in tables.items():
         click.echo(f"{name}:")
         click.echo(table.to_string() if len(table) else "  (no labels yet)")
+
+
+@main.command()
+@click.argument("classified", type=EXISTING_FILE)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Default: <name>.summary.xlsx beside CLASSIFIED.")
+@click.option("--previous", type=EXISTING_FILE, default=None,
+              help="An earlier batch's `classify` output: adds which groups and areas grew or shrank.")
+@click.option("--taxonomy", "taxonomy_path", type=EXISTING_FILE, default=None)
+@friendly_errors
+def summarize(classified, output, previous, taxonomy_path):
+    """Write the analyst's tables of a `classify` output to a workbook with Persian headers."""
+    from .reporting import read_classified, summary_path, summary_tables, write_summary
+    from .taxonomy import load_taxonomy
+
+    output = output or summary_path(classified)
+    if output.resolve() in {classified.resolve(), previous.resolve() if previous else None}:
+        raise click.UsageError(f"-o {output} would overwrite an input; choose another name")
+    reports = read_classified(classified)
+    tables = summary_tables(reports, load_taxonomy(taxonomy_path), read_classified(previous) if previous else None)
+    path = write_summary(tables, output)
+    click.echo(f"{len(tables)} tables on {len(reports)} reports "
+               f"({reports['needs_review'].mean() if len(reports) else 0:.0%} need review) written to {path}")
