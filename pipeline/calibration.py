@@ -75,7 +75,7 @@ class TemperatureScaledClassifier(ClassifierMixin, BaseEstimator):
         return np.column_stack([np.zeros_like(scores), scores]) if scores.ndim == 1 else scores
 
     def predict_proba(self, X) -> np.ndarray:
-        return softmax(self.decision_function(X) / self.temperature_, axis=1)
+        return softmax(self.decision_function(X).astype(np.float64) / self.temperature_, axis=1)
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[np.argmax(self.decision_function(X), axis=1)]

@@ -49,7 +49,7 @@ def main() -> None:
 @click.option("--parent-column", default=None, help="Parent label (plays the area's role) for non-taxonomy labels.")
 @click.option("--taxonomy", "taxonomy_path", type=EXISTING_FILE, default=None, help="Default: data/taxonomy.csv.")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
-@click.option("--compare", is_flag=True, help="Also cross-validate every candidate model and record them in the card.")
+@click.option("--compare", is_flag=True, help="Also cross-validate every candidate model; recorded in the card and docs/model_selection.json.")
 @click.option("--quiet", is_flag=True)
 @friendly_errors
 def train(data_paths, model_dir, text_column, label_column, parent_column, taxonomy_path, folds, compare, quiet):

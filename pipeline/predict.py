@@ -64,7 +64,13 @@ class Predictor:
         return self.pipeline.classes_
 
     def predict_proba(self, texts) -> np.ndarray:
-        return self.pipeline.predict_proba(list(texts))
+        """Class probabilities (columns: `classes`); each distinct text is computed once, since registers
+        repeat texts (forwarded reports, copy-pasted notes)."""
+        texts = [str(t) for t in texts]
+        unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True) if texts else ([], [])
+        if len(unique) == len(texts):
+            return self.pipeline.predict_proba(texts)
+        return self.pipeline.predict_proba(list(unique))[inverse]
 
     def predict(self, texts, top_k: int = 3) -> pd.DataFrame:
         """One row per text with the columns in `PRED_COLUMNS`; every text gets a row, in order."""
@@ -85,7 +91,9 @@ class Predictor:
     def _fill(self, out: pd.DataFrame, rows: list[int], proba: np.ndarray, top_k: int) -> None:
         classes = self.classes
         space = self.label_space
-        order = np.argsort(-proba, axis=1)[:, :max(top_k, 1) + 1]
+        keep = min(max(top_k, 1) + 1, proba.shape[1])
+        top = np.argpartition(-proba, keep - 1, axis=1)[:, :keep]  # the best few, then sort only those
+        order = np.take_along_axis(top, np.argsort(-np.take_along_axis(proba, top, axis=1), axis=1), axis=1)
         n = len(rows)
         best = order[:, 0]
         confidence = proba[np.arange(n), best]

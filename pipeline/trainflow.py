@@ -10,6 +10,8 @@ from .labels import LabelSpace
 from .taxonomy import load_taxonomy
 from .training import ModelConfig, train_and_save
 
+SELECTION_FILE = Path(__file__).resolve().parent.parent / "docs" / "model_selection.json"
+
 
 def train_from_files(data_paths: list, model_dir, *, text_column: str = "text", label_column: str = "group_code",
                      parent_column: str | None = None, taxonomy_path=None, folds: int = 5, compare: bool = False,
@@ -42,5 +44,5 @@ def train_from_files(data_paths: list, model_dir, *, text_column: str = "text", 
                                            frame["parent"].tolist() if parent_column else None)
         extra = ([], [])
     return train_and_save(frame, label_space, model_dir, name=Path(model_dir).name, config=config, folds=folds,
-                          extra=extra, compare=compare,
+                          extra=extra, compare=compare, selection_file=SELECTION_FILE if taxonomy_mode else None,
                           data_summary={"files": sources, "mode": "taxonomy" if taxonomy_mode else "data"})
