@@ -38,8 +38,20 @@ def write_result(name: str, data: dict, folder: Path = RESULTS) -> Path:
     return path
 
 
+def _pss(process) -> int:
+    import psutil
+
+    try:
+        return process.memory_full_info().pss
+    except (psutil.AccessDenied, AttributeError):
+        return process.memory_info().rss
+
+
 def run_measured(command: list[str], interval: float = 0.05) -> dict:
-    """Run a command; wall time and the peak summed RSS of it and all its children (forked workers too)."""
+    """Run a command; wall time and the peak memory of it and all its children (forked workers too).
+
+    Memory is the summed PSS (proportional set size): forked workers share the parent's pages (the model,
+    the libraries) copy-on-write, and summing RSS would count those pages once per process."""
     import psutil
 
     start = time.perf_counter()
@@ -53,7 +65,7 @@ def run_measured(command: list[str], interval: float = 0.05) -> dict:
         while not done.is_set():
             try:
                 tree = [parent] + parent.children(recursive=True)
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+                peak = max(peak, sum(_pss(p) for p in tree if p.is_running()))
             except psutil.Error:
                 pass
             time.sleep(interval)
@@ -66,4 +78,4 @@ def run_measured(command: list[str], interval: float = 0.05) -> dict:
     seconds = time.perf_counter() - start
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {err.decode()[-500:]}")
-    return {"seconds": seconds, "peak_rss_mb": peak / 2**20, "stdout": out.decode()[-2000:]}
+    return {"seconds": seconds, "peak_rss_mb": peak / 2**20, "memory_measure": "sum of PSS", "stdout": out.decode()[-2000:]}
