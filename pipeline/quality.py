@@ -64,11 +64,17 @@ def agreement_by_round(labels: pd.DataFrame) -> pd.DataFrame:
     return table[["round", "source_file", "reviewer", "labels", "agreement"]]
 
 
+def most_disputed(oof: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The `n` out-of-fold rows whose label the model most strongly disputes: its pick differs and
+    p(pick) - p(label) is largest. One ranking for `obstacles review suspects` and the notebooks."""
+    disputed = oof[oof["pred_1"] != oof["label"]].assign(dispute=lambda f: f["prob_1"] - f["prob_label"])
+    return disputed.sort_values("dispute", ascending=False, kind="stable").head(n)
+
+
 def suspected_mislabels(oof: pd.DataFrame, names: dict | None = None, n: int = 20) -> pd.DataFrame:
     """Labeled reports whose label the model, trained without them, most strongly disputes (as in
     `obstacles review suspects`): columns of `models/<name>/oof_predictions.csv` in, a readable table out."""
-    disputed = oof[oof["pred_1"] != oof["label"]].assign(dispute=lambda f: f["prob_1"] - f["prob_label"])
-    disputed = disputed.sort_values("dispute", ascending=False, kind="stable").head(n)
+    disputed = most_disputed(oof, n)
     names = names or {}
     return pd.DataFrame({"report_id": disputed["report_id"], "label": disputed["label"],
                          "label_name": disputed["label"].map(lambda c: names.get(c, c)),

@@ -13,6 +13,7 @@ from .io import read_table
 from .labels import LabelSpace
 from .labelstore import DEFAULT_STORE, append_labels, latest_labels
 from .neardup import near_duplicate_groups
+from .quality import most_disputed
 from .review import QueueRows, read_reviews, suggestion, text_hash, write_workbook
 from .strategies import build_queue
 
@@ -120,9 +121,7 @@ def export_suspects(model_dir, output, space: LabelSpace, *, n: int = 200) -> Ex
     if not path.exists():
         raise InputError(f"no out-of-fold predictions in {model_dir}; retrain with `obstacles train`", path)
     oof = pd.read_csv(path, dtype={"report_id": str}, keep_default_na=False)
-    disputed = oof[oof["pred_1"] != oof["label"]].copy()
-    disputed["dispute"] = disputed["prob_1"] - disputed["prob_label"]
-    disputed = disputed.sort_values("dispute", ascending=False, kind="stable").head(n)
+    disputed = most_disputed(oof, n)
     out = pd.DataFrame({"report_id": disputed["report_id"], "text": disputed["text"]})
     for k in range(3):
         out[f"suggestion_{k + 1}"] = [suggestion(c, p, space) for c, p in
