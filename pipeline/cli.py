@@ -50,21 +50,28 @@ def main() -> None:
 @click.option("--taxonomy", "taxonomy_path", type=EXISTING_FILE, default=None, help="Default: data/taxonomy.csv.")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
 @click.option("--compare", is_flag=True, help="Also cross-validate every candidate model; recorded in the card and docs/model_selection.json.")
+@click.option("--tune", is_flag=True, help="Cross-validate a few classifiers and strengths and train the best "
+              "(for a label set of your own; takes several times longer).")
 @click.option("--quiet", is_flag=True)
 @friendly_errors
-def train(data_paths, model_dir, text_column, label_column, parent_column, taxonomy_path, folds, compare, quiet):
+def train(data_paths, model_dir, text_column, label_column, parent_column, taxonomy_path, folds, compare, tune,
+          quiet):
     """Train a model and write it with its model card to --model-dir."""
     from .trainflow import train_from_files
 
     card = train_from_files(list(data_paths), model_dir, text_column=text_column, label_column=label_column,
                             parent_column=parent_column, taxonomy_path=taxonomy_path, folds=folds,
-                            compare=compare)
+                            compare=compare, tune=tune)
     if quiet:
         return
     cv = card["cross_validation"]
+    if tune:
+        chosen = card["model_selection"]["chosen"]
+        click.echo(f"tuned: {chosen} had the best cross-validated macro-F1 "
+                   f"({card['model_selection']['candidates'][chosen]['group_macro_f1']:.3f})")
     click.echo(f"trained {card['model_id']} on {card['training_data']['rows']} reports, "
                f"{card['training_data']['labels']} labels, in {card['timings_s']['total_s']:.1f} s")
-    click.echo(f"cross-validated ({folds} folds, near-duplicates kept together): group macro-F1 "
+    click.echo(f"{cv.get('evaluation', f'{folds}-fold cross-validation')} (near-duplicates kept together): group macro-F1 "
                f"{cv['group_macro_f1']:.3f}, area macro-F1 {cv['area_macro_f1']:.3f}, top-3 accuracy "
                f"{cv['top3_accuracy']:.3f}, ECE {cv['ece']:.3f}")
     click.echo(f"review threshold {card['review_threshold']:.3f}: auto-accepted precision "

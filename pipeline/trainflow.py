@@ -15,7 +15,7 @@ SELECTION_FILE = Path(__file__).resolve().parent.parent / "docs" / "model_select
 
 def train_from_files(data_paths: list, model_dir, *, text_column: str = "text", label_column: str = "group_code",
                      parent_column: str | None = None, taxonomy_path=None, folds: int = 5, compare: bool = False,
-                     config: ModelConfig = ModelConfig(), include_expert_labels: bool = True) -> dict:
+                     tune: bool = False, config: ModelConfig = ModelConfig(), include_expert_labels: bool = True) -> dict:
     """Train on labeled files and save to `model_dir`; returns the model card.
 
     Labels that are all taxonomy group codes train a taxonomy model (keyed on the taxonomy's hash, with the
@@ -44,5 +44,5 @@ def train_from_files(data_paths: list, model_dir, *, text_column: str = "text", 
                                            frame["parent"].tolist() if parent_column else None)
         extra = ([], [])
     return train_and_save(frame, label_space, model_dir, name=Path(model_dir).name, config=config, folds=folds,
-                          extra=extra, compare=compare, selection_file=SELECTION_FILE if taxonomy_mode else None,
+                          extra=extra, compare=compare, tune=tune, selection_file=SELECTION_FILE if taxonomy_mode else None,
                           data_summary={"files": sources, "mode": "taxonomy" if taxonomy_mode else "data"})

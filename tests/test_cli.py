@@ -114,6 +114,11 @@ def test_train_and_evaluate_on_any_label_set(run, tmp_path):
     pd.DataFrame(rows, columns=["text", "label", "parent_label"]).to_csv(data, index=False)
     assert run("train", "--data", data, "--label-column", "label", "--parent-column", "parent_label",
                "--model-dir", tmp_path / "m", "--folds", 3).exit_code == 0
+    tuned = run("train", "--data", data, "--label-column", "label", "--model-dir", tmp_path / "t", "--folds", 3,
+                "--tune")
+    assert tuned.exit_code == 0 and "tuned: " in tuned.output
+    card = json.loads((tmp_path / "t" / "model_card.json").read_text(encoding="utf-8"))
+    assert card["model_selection"]["chosen"] in card["model_selection"]["candidates"]
     result = run("evaluate", data, "--model-dir", tmp_path / "m", "--label-column", "label", "--parent-column",
                  "parent_label", "--json")
     figures = json.loads(result.output)
