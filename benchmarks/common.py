@@ -47,11 +47,12 @@ def _pss(process) -> int:
         return process.memory_info().rss
 
 
-def run_measured(command: list[str], interval: float = 0.05) -> dict:
-    """Run a command; wall time and the peak memory of it and all its children (forked workers too).
+def run_measured(command: list[str], interval: float = 0.1, memory: bool = True) -> dict:
+    """Run a command; wall time and (with `memory`) the peak memory of it and all its children.
 
     Memory is the summed PSS (proportional set size): forked workers share the parent's pages (the model,
-    the libraries) copy-on-write, and summing RSS would count those pages once per process."""
+    the libraries) copy-on-write, and summing RSS would count those pages once per process. Reading PSS
+    walks every mapping of every process and costs CPU on a 2-core machine, so timed runs leave it off."""
     import psutil
 
     start = time.perf_counter()
@@ -61,6 +62,8 @@ def run_measured(command: list[str], interval: float = 0.05) -> dict:
 
     def sample():
         nonlocal peak
+        if not memory:
+            return
         parent = psutil.Process(process.pid)
         while not done.is_set():
             try:
@@ -78,4 +81,5 @@ def run_measured(command: list[str], interval: float = 0.05) -> dict:
     seconds = time.perf_counter() - start
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {err.decode()[-500:]}")
-    return {"seconds": seconds, "peak_rss_mb": peak / 2**20, "memory_measure": "sum of PSS", "stdout": out.decode()[-2000:]}
+    return {"seconds": seconds, "peak_rss_mb": peak / 2**20 if memory else None, "memory_measure": "sum of PSS",
+            "stdout": out.decode()[-2000:]}

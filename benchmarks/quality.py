@@ -3,6 +3,7 @@ trained on each dataset's train.csv and scored on its test.csv in the same run."
 
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,12 +26,15 @@ def _scores(y_true, y_pred, parent_of: dict | None, parents_true=None) -> dict:
     return result
 
 
-def ours(folder: Path, work: Path, has_parent: bool, folds: int = 5) -> dict:
+def ours(folder: Path, work: Path, has_parent: bool, folds: int = 5, tune: bool = False) -> dict:
+    """`obstacles train` (with `--tune`: the best of TUNING_CANDIDATES by cross-validation on train), then
+    `obstacles evaluate` on test."""
     start = time.perf_counter()
-    train_from_files([folder / "train.csv"], work / "model", label_column="label", folds=folds,
-                     parent_column="parent_label" if has_parent else None)
+    model_dir = work / ("model_tuned" if tune else "model")
+    card = train_from_files([folder / "train.csv"], model_dir, label_column="label", folds=folds,
+                            parent_column="parent_label" if has_parent else None, tune=tune)
     seconds = time.perf_counter() - start
-    figures = evaluate_file(folder / "test.csv", Predictor.load(work / "model"), label_column="label",
+    figures = evaluate_file(folder / "test.csv", Predictor.load(model_dir), label_column="label",
                             parent_column="parent_label" if has_parent else None)
     result = {"accuracy": figures["group_accuracy"], "macro_f1": figures["group_macro_f1"],
               "train_seconds": seconds, "ece": figures["ece"],
@@ -38,6 +42,10 @@ def ours(folder: Path, work: Path, has_parent: bool, folds: int = 5) -> dict:
               "auto_accept_coverage": figures["auto_accept_coverage"]}
     if has_parent:
         result["parent_accuracy"] = figures["area_accuracy"]
+    if tune:
+        selection = card["model_selection"]
+        result["chosen"] = selection["chosen"]
+        result["cv_macro_f1"] = {name: row["group_macro_f1"] for name, row in selection["candidates"].items()}
     return result
 
 
@@ -75,14 +83,20 @@ def fasttext_peer(train: pd.DataFrame, test: pd.DataFrame, parent_of, work: Path
     dump(train[~valid_mask], work / "ft_train.txt")
     dump(train[valid_mask], work / "ft_valid.txt")
     start = time.perf_counter()
-    model = fasttext.train_supervised(input=str(work / "ft_train.txt"),
-                                      autotuneValidationFile=str(work / "ft_valid.txt"),
-                                      autotuneDuration=autotune_seconds, verbose=0)
+    tuned = True
+    try:
+        model = fasttext.train_supervised(input=str(work / "ft_train.txt"),
+                                          autotuneValidationFile=str(work / "ft_valid.txt"),
+                                          autotuneDuration=autotune_seconds, verbose=0)
+    except RuntimeError as exc:  # a loaded machine and a tiny budget (smoke runs) may not finish one trial
+        print(f"fastText autotune failed ({exc}); fastText's defaults instead", file=sys.stderr)
+        tuned = False
+        model = fasttext.train_supervised(input=str(work / "ft_train.txt"), verbose=0)
     seconds = time.perf_counter() - start
     labels, _ = model.predict([t.replace("\n", " ") for t in test["norm"]], k=1)
     predicted = [decode.get(l[0], "") if l else "" for l in labels]
     return {**_scores(test["label"], predicted, parent_of, test.get("parent_label")), "train_seconds": seconds,
-            "autotune_seconds": autotune_seconds, "args": {k: getattr(model.f.getArgs(), k) for k in
+            "autotune_seconds": autotune_seconds, "autotuned": tuned, "args": {k: getattr(model.f.getArgs(), k) for k in
                                                             ("epoch", "lr", "dim", "wordNgrams", "minn", "maxn")}}
 
 
@@ -105,6 +119,7 @@ def run_dataset(folder: Path, autotune_seconds: int = 60, limit: int | None = No
         result = {"dataset": folder.name, "train_rows": len(train), "test_rows": len(test),
                   "classes": int(train["label"].nunique()), "has_parent": has_parent,
                   "ours": ours(folder_for_ours, work, has_parent, folds),
+                  "ours_tuned": ours(folder_for_ours, work, has_parent, folds, tune=True),
                   "baseline_hazm_tfidf_linearsvc": baseline(train, test, parent_of),
                   "fasttext": fasttext_peer(train, test, parent_of, work, autotune_seconds)}
     return result
