@@ -45,25 +45,39 @@ def default_output(input_path: Path) -> Path:
 
 
 class _DuplicateIds:
-    """Spots repeated report ids across chunks with 8-byte hashes, so memory stays small for millions."""
+    """Spots repeated report ids across chunks with 8-byte hashes, so memory stays small for millions.
+
+    Seen hashes live in a few sorted arrays of halving sizes; a new chunk's array is merged into the one
+    before it while it is as big (like a binary counter), so the total merging work is O(n log n) rather than
+    one full merge per chunk, which grew quadratically with the input (900 chunks at 4.5M rows)."""
 
     def __init__(self) -> None:
-        self.seen = np.zeros(0, dtype=np.uint64)
+        self.levels: list[np.ndarray] = []
         self.examples: list = []
         self.count = 0
+
+    def _seen(self, keys: np.ndarray) -> np.ndarray:
+        found = np.zeros(len(keys), dtype=bool)
+        for level in self.levels:
+            position = np.minimum(np.searchsorted(level, keys), len(level) - 1)
+            found |= level[position] == keys
+        return found
 
     def add(self, ids: pd.Series) -> None:
         hashes = pd.util.hash_array(ids.astype(str).to_numpy())
         uniq, first, counts = np.unique(hashes, return_index=True, return_counts=True)
-        position = np.searchsorted(self.seen, uniq)
-        already = (position < len(self.seen)) & (self.seen[np.minimum(position, len(self.seen) - 1)] == uniq) \
-            if len(self.seen) else np.zeros(len(uniq), dtype=bool)
+        already = self._seen(uniq)
         repeated = already | (counts > 1)
         self.count += int(counts[repeated].sum() - (~already[repeated]).sum())
         for i in first[repeated]:
             if len(self.examples) < 5 and ids.iloc[i] not in self.examples:
                 self.examples.append(ids.iloc[i])
-        self.seen = np.union1d(self.seen, uniq)
+        fresh = uniq[~already]
+        if len(fresh):
+            self.levels.append(fresh)
+        while len(self.levels) > 1 and len(self.levels[-1]) >= len(self.levels[-2]):
+            newer, older = self.levels.pop(), self.levels.pop()
+            self.levels.append(np.union1d(older, newer))
 
 
 _worker_predictor: Predictor | None = None  # set in the parent just before forking workers

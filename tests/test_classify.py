@@ -1,5 +1,6 @@
 """Batch classification: every row out, in order, with predictions, and bad rows flagged, not dropped."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -57,6 +58,21 @@ def test_empty_input_gives_empty_output_with_columns(tmp_path, predictor):
     summary = classify_file(src, tmp_path / "out.xlsx", predictor=predictor)
     out = pd.read_excel(tmp_path / "out.xlsx")
     assert summary.rows == 0 and len(out) == 0 and list(out.columns) == ["report_id", "text", *PRED_COLUMNS]
+
+
+def test_duplicate_id_count_over_many_chunks_matches_a_plain_count():
+    from collections import Counter
+
+    from pipeline.classify import _DuplicateIds
+
+    rng = np.random.default_rng(3)
+    ids = rng.integers(0, 3_000, size=10_000).astype(str)
+    tracker = _DuplicateIds()
+    for start in range(0, len(ids), 137):
+        tracker.add(pd.Series(ids[start:start + 137]))
+    assert tracker.count == sum(c - 1 for c in Counter(ids).values())
+    assert len(tracker.levels) <= 14  # a few sorted arrays, not one per chunk
+    assert sum(map(len, tracker.levels)) == len(set(ids))
 
 
 def test_duplicate_ids_are_classified_and_counted(tmp_path, predictor):
