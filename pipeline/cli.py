@@ -89,9 +89,11 @@ def train(data_paths, model_dir, text_column, label_column, parent_column, taxon
 @click.option("--top-k", default=3, show_default=True, type=click.IntRange(1, 20),
               help="How many alternative groups to list after the predicted one.")
 @click.option("--taxonomy", "taxonomy_path", type=EXISTING_FILE, default=None)
+@click.option("--jobs", default=None, type=click.IntRange(1, 64),
+              help="Worker processes (default: up to 2, the cores here, for inputs bigger than one chunk).")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 @friendly_errors
-def classify(input_path, output, model_dir, text_column, id_column, top_k, taxonomy_path, quiet):
+def classify(input_path, output, model_dir, text_column, id_column, top_k, taxonomy_path, jobs, quiet):
     """Classify every report in INPUT (.csv .tsv .xlsx .parquet .jsonl)."""
     from tqdm import tqdm
 
@@ -103,7 +105,7 @@ def classify(input_path, output, model_dir, text_column, id_column, top_k, taxon
     # disable=None: tqdm hides the bar when stderr is not a terminal (pipes, logs, tests).
     with tqdm(unit=" reports", file=sys.stderr, disable=True if quiet else None, mininterval=0.5, leave=False) as bar:
         summary = classify_file(input_path, output, predictor=predictor, text_column=text_column, top_k=top_k,
-                                id_column=id_column, progress=bar.update)
+                                id_column=id_column, progress=bar.update, jobs=jobs)
     if summary.duplicate_id_rows:
         click.echo(f"warning: {input_path}: {summary.duplicate_id_rows} row(s) repeat a report id already seen "
                    f"(e.g. {', '.join(map(str, summary.duplicate_ids))}); all were classified", err=True)

@@ -38,6 +38,16 @@ def test_classify_default_output_and_summary(run, mini_model_dir, mini_taxonomy_
     assert "needs review:" in result.output and "empty_text 1" in result.output
 
 
+def test_classify_jobs_do_not_change_the_output(run, mini_model_dir, mini_taxonomy_path, mini_corpus, tmp_path):
+    src = tmp_path / "batch.csv"
+    mini_corpus[["report_id", "text"]].to_csv(src, index=False)
+    for jobs in (1, 3):
+        result = run("classify", src, "-o", tmp_path / f"jobs{jobs}.csv", "--model-dir", mini_model_dir,
+                     "--taxonomy", mini_taxonomy_path, "--jobs", jobs, "--quiet")
+        assert result.exit_code == 0
+    assert (tmp_path / "jobs1.csv").read_bytes() == (tmp_path / "jobs3.csv").read_bytes()
+
+
 def test_classify_quiet_prints_nothing(run, mini_model_dir, mini_taxonomy_path, tmp_path):
     src = tmp_path / "batch.jsonl"
     src.write_text('{"text": "برق رفت"}\n', encoding="utf-8")
