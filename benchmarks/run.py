@@ -8,6 +8,7 @@ Shared datasets are read from $BENCH_DATA or ../shared/benchmarks and never copi
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import sys
 import tempfile
@@ -25,6 +26,7 @@ from .common import RESULTS, ROOT, bench_data_dir, datasets, write_result
 from .report import write_markdown
 
 DEFAULT_MODEL = ROOT / "models" / "default"
+ALL_PARTS = {"quality", "speed", "active_learning"}
 
 
 def machine() -> dict:
@@ -67,6 +69,7 @@ def run_speed(args, results: Path, model_dir: Path) -> dict:
         work = Path(tmp)
         print(f"speed: end to end on {sizes} …", file=sys.stderr)
         rows = speed.end_to_end(model_dir, sizes, work, repeats=1 if args.smoke else 3)
+        start_up = speed.start_up(model_dir, work, repeats=1 if args.smoke else 5)
         source = speed.make_file(sizes[0], work / "stages.csv")
         stages = speed.stage_split(model_dir, source)
         corpus = load_labeled(default_labeled_files())
@@ -75,7 +78,7 @@ def run_speed(args, results: Path, model_dir: Path) -> dict:
                                       repeats=1 if args.smoke else 3)
         print("speed: training time …", file=sys.stderr)
         training = speed.training_time(source, work)
-    result = {"end_to_end": rows, "memory_growth_largest_vs_smallest": speed.peak_growth(rows), "stages": stages,
+    result = {"end_to_end": rows, "start_up": start_up, "memory_growth_largest_vs_smallest": speed.peak_growth(rows), "stages": stages,
               "fasttext": peer, "training": training, "model": speed.model_size_and_load(model_dir, 2 if args.smoke else 5)}
     write_result("speed", result, results)
     return result
@@ -93,11 +96,23 @@ def run_active_learning(args, results: Path) -> dict:
     return result
 
 
+def last_results(parts: set, results: Path) -> dict:
+    """The last written results of `parts` (benchmarks/results/*.json), for a run that reruns only others."""
+    found = {}
+    if "quality" in parts:
+        found["quality"] = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(results.glob("quality_*.json"))]
+    for part in parts - {"quality"}:
+        path = results / f"{part}.json"
+        if path.exists():
+            found[part] = json.loads(path.read_text(encoding="utf-8"))
+    return found
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="also 4,500,000 reports (takes minutes)")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the code runs (used by tests)")
-    parser.add_argument("--only", default="quality,speed,active_learning")
+    parser.add_argument("--only", default=",".join(sorted(ALL_PARTS)))
     parser.add_argument("--autotune-seconds", type=int, default=60)
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--markdown", type=Path, default=ROOT / "BENCHMARKS.md")
@@ -108,6 +123,10 @@ def main(argv=None) -> int:
         print(f"training {args.model_dir} first …", file=sys.stderr)
         train_from_files([], args.model_dir)
     report = {"machine": machine(), "smoke": args.smoke}
+    if parts != ALL_PARTS and not args.smoke:
+        # `--only` reruns some parts; the others keep their last results, read from their own files.
+        report.update(last_results(ALL_PARTS - parts, args.results))
+        report["machine"]["parts_not_rerun"] = sorted(ALL_PARTS - parts)
     if "quality" in parts:
         report["quality"] = run_quality(args, args.results)
     if "speed" in parts:

@@ -55,6 +55,16 @@ def end_to_end(model_dir: Path, sizes: list[int], work: Path, repeats: int = 3) 
     return rows
 
 
+def start_up(model_dir: Path, work: Path, repeats: int = 5) -> dict:
+    """`obstacles classify` on a one-report file: the fixed cost every run pays (interpreter, imports, model
+    load and check, hazm's lexicon from its cache), median of `repeats` fresh processes."""
+    source = make_file(1, work / "one.csv")
+    command = [OBSTACLES, "classify", str(source), "-o", str(work / "one_out.csv"), "--model-dir", str(model_dir),
+               "--quiet"]
+    seconds = [run_measured(command, memory=False)["seconds"] for _ in range(repeats)]
+    return {"seconds_median": median(seconds), "seconds_all": seconds}
+
+
 def stage_split(model_dir: Path, source: Path) -> dict:
     """One process, one core: seconds spent in each stage on the same file."""
     timings = {}

@@ -54,3 +54,12 @@ def test_missing_benchmark_data_is_said_clearly(monkeypatch, tmp_path, capsys):
     assert bench_data_dir() is None
     rows = run.run_quality(type("Args", (), {"smoke": True, "autotune_seconds": 2})(), tmp_path)
     assert rows == [] and "no benchmark data" in capsys.readouterr().err
+
+
+def test_rerunning_some_parts_keeps_the_others_from_their_files(tmp_path):
+    (tmp_path / "quality_b.json").write_text(json.dumps({"dataset": "b"}), encoding="utf-8")
+    (tmp_path / "quality_a.json").write_text(json.dumps({"dataset": "a"}), encoding="utf-8")
+    (tmp_path / "speed.json").write_text(json.dumps({"end_to_end": []}), encoding="utf-8")
+    kept = run.last_results({"quality", "speed", "active_learning"}, tmp_path)
+    assert [row["dataset"] for row in kept["quality"]] == ["a", "b"]
+    assert kept["speed"] == {"end_to_end": []} and "active_learning" not in kept
