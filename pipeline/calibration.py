@@ -103,7 +103,7 @@ class TemperatureScaledClassifier(ClassifierMixin, BaseEstimator):
         return cached
 
     def __getstate__(self):
-        state = self.__dict__.copy()
+        state = super().__getstate__().copy()  # scikit-learn's state (it records its version)
         state.pop("_coef_t", None)  # derived from coef_ on demand; never stored
         return state
 
