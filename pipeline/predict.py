@@ -78,17 +78,27 @@ class Predictor:
 
     def predict(self, texts, top_k: int = 3) -> pd.DataFrame:
         """One row per text with the columns in `PRED_COLUMNS`; every text gets a row, in order."""
+        statuses, usable, inputs = self.usable_inputs(texts)
+        return self.frame(statuses, usable, self.predict_proba(inputs) if usable else None, top_k)
+
+    @staticmethod
+    def usable_inputs(texts) -> tuple[list[str], list[int], list[str]]:
+        """Each text's status, the positions of those the model should see, and what it sees of them."""
         texts = list(texts)
         statuses = [text_status(t) for t in texts]
         usable = [i for i, s in enumerate(statuses) if s in ("ok", "non_persian", "too_long_truncated")]
         inputs = [str(texts[i])[:MAX_TEXT_BYTES // 2] if statuses[i] == "too_long_truncated" else str(texts[i])
                   for i in usable]
-        out = pd.DataFrame({c: pd.Series([None] * len(texts), dtype=object) for c in PRED_COLUMNS})
+        return statuses, usable, inputs
+
+    def frame(self, statuses: list[str], usable: list[int], proba: np.ndarray | None, top_k: int = 3) -> pd.DataFrame:
+        """The `PRED_COLUMNS` frame from statuses and the probabilities of the usable rows."""
+        out = pd.DataFrame({c: pd.Series([None] * len(statuses), dtype=object) for c in PRED_COLUMNS})
         out["status"] = statuses
         out["model_version"] = self.version
         out["needs_review"] = True
         if usable:
-            self._fill(out, usable, self.predict_proba(inputs), top_k)
+            self._fill(out, usable, proba, top_k)
         out["needs_review"] = out["needs_review"].astype(bool)
         return out
 
