@@ -18,56 +18,50 @@ from __future__ import annotations
 
 import os
 import pickle
-from importlib import metadata
 import re
 import sys
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
 import hazm
 from hazm import constants
 from hazm.utils import maketrans
 
+from .normalise import contains_any, translating_runs
+
 _ANY_DIGIT = re.compile(r"\d")
 _ZWNJ = "\u200c"
 
 # hazm pattern -> a cheap test that is True whenever the pattern could change the text.
 # A pattern replaces matches; if a necessary substring is absent, no match exists and the text is unchanged.
-def _contains(*needles: str):
-    """A test for any of `needles` in a text: `in` for one, a literal regex search for several."""
-    if len(needles) == 1:
-        needle = needles[0]
-        return lambda text: needle in text
-    return re.compile("|".join(re.escape(n) for n in needles)).search
-
-
 _CONDITIONS = {
     # EXTRA_SPACE_PATTERNS
     r"^ +| +$": lambda text: text[:1] == " " or text[-1:] == " ",
-    r" {2,}": _contains("  "),
-    r"\n{3,}": _contains("\n\n\n"),
-    r"\u200c{2,}": _contains(_ZWNJ * 2),
-    r"\u200c{1,} ": _contains(_ZWNJ + " "),
-    r" \u200c{1,}": _contains(" " + _ZWNJ),
-    r"\b\u200c*\B": _contains(_ZWNJ),  # an empty match replaced by '' changes nothing
-    r"\B\u200c*\b": _contains(_ZWNJ),
-    r"[ـ\r]": _contains("ـ", "\r"),
+    r" {2,}": contains_any("  "),
+    r"\n{3,}": contains_any("\n\n\n"),
+    r"\u200c{2,}": contains_any(_ZWNJ * 2),
+    r"\u200c{1,} ": contains_any(_ZWNJ + " "),
+    r" \u200c{1,}": contains_any(" " + _ZWNJ),
+    r"\b\u200c*\B": contains_any(_ZWNJ),  # an empty match replaced by '' changes nothing
+    r"\B\u200c*\b": contains_any(_ZWNJ),
+    r"[ـ\r]": contains_any("ـ", "\r"),
     # AFFIX_SPACING_PATTERNS
-    r"([^ ]ه) ی ": _contains("ه ی "),
-    r"(^| )(ن?می) ": _contains("می "),
+    r"([^ ]ه) ی ": contains_any("ه ی "),
+    r"(^| )(ن?می) ": contains_any("می "),
     r"(?<=[^\n\d \.:!،؛؟»\]\)\}«\[\(\{]{2}) (تر(ین?)?|گری?|های?)(?=[ \n\.:!،؛؟»\]\)\}«\[\(\{]|$)":
-        _contains(" تر", " گر", " ها"),
-    r"([^ ]ه) (ا(م|یم|ش|ند|ی|ید|ت))(?=[ \n\.:!،؛؟»\]\)\}]|$)": _contains("ه ا"),
-    r"(ه)(ها)": _contains("هها"),
+        contains_any(" تر", " گر", " ها"),
+    r"([^ ]ه) (ا(م|یم|ش|ند|ی|ید|ت))(?=[ \n\.:!،؛؟»\]\)\}]|$)": contains_any("ه ا"),
+    r"(ه)(ها)": contains_any("هها"),
     # PUNCTUATION_SPACING_PATTERNS
-    r'" ([^\n"]+) "': _contains('" '),
-    r"([^ «\[\(\{])([«\[\(\{])": _contains("«", "[", "(", "{"),
+    r'" ([^\n"]+) "': contains_any('" '),
+    r"([^ «\[\(\{])([«\[\(\{])": contains_any("«", "[", "(", "{"),
     r"(\d)([آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی])": _ANY_DIGIT.search,
     r"([آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی])(\d)": _ANY_DIGIT.search,
     # PERSIAN_STYLE_PATTERNS
-    r'"([^\n"]+)"': _contains('"'),
-    r"([\d+])\.([\d+])": _contains("."),
-    r" ?\.\.\.": _contains("..."),
+    r'"([^\n"]+)"': contains_any('"'),
+    r"([\d+])\.([\d+])": contains_any("."),
+    r" ?\.\.\.": contains_any("..."),
 }
 
 
@@ -94,26 +88,20 @@ def _fast_token_pattern(pattern: re.Pattern) -> re.Pattern:
 _HAZM_TOKEN_PATTERN = r'([؟!?]+|[\d.:]+|[:.،؛»\])}"«\[({/\\])'
 
 
-def _char_class(chars) -> re.Pattern:
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]+")
-
-
 class FastNormalizer(hazm.Normalizer):
     """`hazm.Normalizer` with identical output; see the module docstring for what it skips and why."""
 
     _letters = maketrans(constants.TRANSLATION_SRC, constants.TRANSLATION_DST)
     _numbers = maketrans(constants.NUMBERS_SRC, constants.NUMBERS_DST)
-    # `str.translate` costs ~0.1 µs a character on Persian text; translating only the runs of characters
-    # that the table changes costs nothing when there are none.
-    _letter_runs = _char_class(chr(c) for c in _letters)
-    _number_runs = _char_class(chr(c) for c in _numbers)
+    _translate_letters = staticmethod(translating_runs(_letters))
+    _translate_numbers = staticmethod(translating_runs(_numbers))
     _extra_space = _gated(constants.EXTRA_SPACE_PATTERNS)
     _affix_spacing = _gated(constants.AFFIX_SPACING_PATTERNS)
     _punctuation_spacing = _gated(constants.PUNCTUATION_SPACING_PATTERNS)
     _persian_style_patterns = _gated(constants.PERSIAN_STYLE_PATTERNS)
     _diacritics = _gated(constants.DIACRITICS_PATTERNS)
     _specials = _gated(constants.SPECIAL_CHARS_PATTERNS)
-    _unicode_chars = _char_class("".join(old for old, _ in constants.UNICODE_REPLACEMENTS))
+    _unicode_chars = re.compile("[" + re.escape("".join(old for old, _ in constants.UNICODE_REPLACEMENTS)) + "]")
     _triple = re.compile(r"([آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی])\1{2,}")
 
     def __init__(self, *args, **kwargs) -> None:
@@ -145,14 +133,11 @@ class FastNormalizer(hazm.Normalizer):
             result.append(token)
         return result
 
-    def _translate(self, runs: re.Pattern, table: dict, text: str) -> str:
-        return runs.sub(lambda match: match.group().translate(table), text) if runs.search(text) else text
-
     def persian_style(self, text: str) -> str:
         return _apply(self._persian_style_patterns, text)
 
     def persian_number(self, text: str) -> str:
-        return self._translate(self._number_runs, self._numbers, text)
+        return self._translate_numbers(text)
 
     def remove_diacritics(self, text: str) -> str:
         return _apply(self._diacritics, text)
@@ -181,7 +166,7 @@ class FastNormalizer(hazm.Normalizer):
 
     def normalize(self, text: str) -> str:
         """hazm's steps in hazm's order (hazm 0.12 `Normalizer.normalize`)."""
-        text = self._translate(self._letter_runs, self._letters, text)
+        text = self._translate_letters(text)
         steps = [(self._persian_style, self.persian_style), (self._persian_number, self.persian_number),
                  (self._remove_diacritics, self.remove_diacritics), (self._correct_spacing, self.correct_spacing),
                  (self._unicodes_replacement, self.unicodes_replacement),

@@ -70,11 +70,10 @@ class Predictor:
     def predict_proba(self, texts) -> np.ndarray:
         """Class probabilities (columns: `classes`); each distinct text is computed once, since registers
         repeat texts (forwarded reports, copy-pasted notes)."""
-        texts = [str(t) for t in texts]
-        unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True) if texts else ([], [])
-        if len(unique) == len(texts):
-            return self.pipeline.predict_proba(texts)
-        return self.pipeline.predict_proba(list(unique))[inverse]
+        position: dict[str, int] = {}  # first-seen order; hashing is cheaper than sorting the texts
+        inverse = [position.setdefault(str(t), len(position)) for t in texts]
+        proba = self.pipeline.predict_proba(list(position))
+        return proba if len(position) == len(inverse) else proba[inverse]
 
     def predict(self, texts, top_k: int = 3) -> pd.DataFrame:
         """One row per text with the columns in `PRED_COLUMNS`; every text gets a row, in order."""
