@@ -197,9 +197,29 @@ def cross_validate(texts, y, label_space: LabelSpace, config: ModelConfig = Mode
             "scored": scored}
 
 
-def train(texts, y, label_space: LabelSpace, config: ModelConfig = ModelConfig(), folds: int = 5,
-          seed: int = 0, extra: tuple[list, list] = ((), ())) -> TrainResult:
-    """Cross-validate, then fit the one Pipeline (normaliser -> features -> calibrated classifier) on all."""
+@dataclass
+class Prepared:
+    """Training data normalised once and split as cross-validation needs it: labels with fewer reports than
+    folds (`rare`) train every fold but get no figure. Shared by `train` and the candidate comparison."""
+
+    y: np.ndarray
+    normalised: list
+    extra: tuple[list, list]
+    rare: np.ndarray
+    groups: np.ndarray
+    normalise_s: float
+
+    @property
+    def cv_texts(self) -> list:
+        return [t for t, r in zip(self.normalised, self.rare) if not r]
+
+    @property
+    def cv_extra(self) -> tuple[list, list]:
+        return (self.extra[0] + [t for t, r in zip(self.normalised, self.rare) if r],
+                self.extra[1] + list(self.y[self.rare]))
+
+
+def prepare(texts, y, label_space: LabelSpace, folds: int = 5, extra: tuple[list, list] = ((), ())) -> Prepared:
     y = np.asarray(y).astype(str)
     unknown = sorted(set(y) - set(label_space.labels))
     if unknown:
@@ -210,43 +230,58 @@ def train(texts, y, label_space: LabelSpace, config: ModelConfig = ModelConfig()
     rare = np.isin(y, [label for label, c in counts.items() if c < folds])
     if rare.all():
         raise InputError(f"every label has fewer than {folds} reports; add reports or use fewer --folds")
-    timings = {}
     start = time.perf_counter()
     normalised = normalise_many(texts)
-    extra_norm = (normalise_many(extra[0]), list(extra[1]))
-    timings["normalise_s"] = time.perf_counter() - start
+    extra_norm = (normalise_many(extra[0]), [str(label) for label in extra[1]])
+    seconds = time.perf_counter() - start
+    groups = near_duplicate_groups([t for t, r in zip(normalised, rare) if not r])
+    return Prepared(y, normalised, extra_norm, rare, groups, seconds)
+
+
+def cross_validate_prepared(prepared: Prepared, label_space: LabelSpace, config: ModelConfig, folds: int = 5,
+                            seed: int = 0) -> dict:
     start = time.perf_counter()
-    cv_texts = [t for t, r in zip(normalised, rare) if not r]
-    cv_extra = (extra_norm[0] + [t for t, r in zip(normalised, rare) if r], extra_norm[1] + list(y[rare]))
-    cv = cross_validate(cv_texts, y[~rare], label_space, config, folds, seed, cv_extra)
-    cv["metrics"]["rare_rows_not_cross_validated"] = int(rare.sum())
-    timings["cross_validation_s"] = time.perf_counter() - start
+    cv = cross_validate(prepared.cv_texts, prepared.y[~prepared.rare], label_space, config, folds, seed,
+                        prepared.cv_extra, prepared.groups)
+    cv["metrics"]["rare_rows_not_cross_validated"] = int(prepared.rare.sum())
+    cv["seconds"] = time.perf_counter() - start
+    return cv
+
+
+def train(texts, y, label_space: LabelSpace, config: ModelConfig = ModelConfig(), folds: int = 5,
+          seed: int = 0, extra: tuple[list, list] = ((), ()), *, prepared: Prepared | None = None,
+          cv: dict | None = None) -> TrainResult:
+    """Cross-validate (unless `cv`, this config's result on these `prepared` rows, is given), then fit the
+    one Pipeline (normaliser -> features -> calibrated classifier) on all."""
+    prepared = prepared or prepare(texts, y, label_space, folds, extra)
+    timings = {"normalise_s": prepared.normalise_s}
+    cv = cv or cross_validate_prepared(prepared, label_space, config, folds, seed)
+    timings["cross_validation_s"] = cv["seconds"]
     start = time.perf_counter()
-    all_texts, all_y = list(normalised) + extra_norm[0], list(y) + extra_norm[1]
+    all_texts, all_y = list(prepared.normalised) + prepared.extra[0], list(prepared.y) + prepared.extra[1]
     features = _features_for(config).fit(all_texts)
     classifier = config.build_classifier(temperature=cv["temperature"], n_samples=len(all_y))
     classifier.fit(features.transform(all_texts), np.asarray(all_y))
     timings["final_fit_s"] = time.perf_counter() - start
     pipeline = Pipeline([("normalise", PersianNormaliser()), ("features", features),
                          ("classifier", classifier)])
-    cv_rows = ~rare
+    cv_rows = ~prepared.rare
     cv_rows[cv_rows] = cv["scored"]
     return TrainResult(pipeline, cv["metrics"], cv["threshold"], cv["temperature"], timings, cv["oof_proba"], cv_rows)
 
 
-def compare_candidates(texts, y, label_space: LabelSpace, candidates: dict = CANDIDATES, folds: int = 5,
-                       seed: int = 0, extra: tuple[list, list] = ((), ())) -> dict:
-    """Cross-validated figures for each candidate configuration, on the same folds."""
-    normalised = normalise_many(texts)
-    extra_norm = (normalise_many(extra[0]), list(extra[1]))
-    groups = near_duplicate_groups(normalised)
-    table = {}
-    for name, config in candidates.items():
-        start = time.perf_counter()
-        cv = cross_validate(normalised, y, label_space, config, folds, seed, extra_norm, groups)
-        table[name] = {**{k: round(v, 4) if isinstance(v, float) else v for k, v in cv["metrics"].items() if k != "n"},
-                       "config": asdict(config), "seconds": round(time.perf_counter() - start, 1)}
-    return table
+def cross_validate_candidates(prepared: Prepared, label_space: LabelSpace, candidates: dict = CANDIDATES,
+                              folds: int = 5, seed: int = 0) -> dict[str, dict]:
+    """Each candidate configuration cross-validated on the same folds."""
+    return {name: cross_validate_prepared(prepared, label_space, config, folds, seed)
+            for name, config in candidates.items()}
+
+
+def candidate_table(results: dict[str, dict], candidates: dict) -> dict:
+    """The figures of `cross_validate_candidates`, rounded, with each candidate's config and seconds."""
+    return {name: {**{k: round(v, 4) if isinstance(v, float) else v for k, v in cv["metrics"].items() if k != "n"},
+                   "config": asdict(candidates[name]), "seconds": round(cv["seconds"], 1)}
+            for name, cv in results.items()}
 
 
 def train_and_save(frame, label_space: LabelSpace, model_dir, *, name: str = "default",
@@ -261,16 +296,19 @@ def train_and_save(frame, label_space: LabelSpace, model_dir, *, name: str = "de
     from .card import build_card
     from .corpus import data_sha256
 
-    candidates = None
+    candidates, chosen_cv = None, None
+    start = time.perf_counter()
+    prepared = prepare(frame["text"], frame["label"], label_space, folds, extra)
     if compare or tune:
-        table = compare_candidates(frame["text"], frame["label"], label_space,
-                                   TUNING_CANDIDATES if tune else CANDIDATES, folds=folds, extra=extra)
+        pool = TUNING_CANDIDATES if tune else CANDIDATES
+        results = cross_validate_candidates(prepared, label_space, pool, folds)
+        table = candidate_table(results, pool)
         candidates = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                       "data_sha256": data_sha256(frame), "folds": folds, "candidates": table,
                       "rule": f"highest cross-validated group macro-F1; within {TIE}, the faster one"}
-        if tune:
+        if tune:  # the chosen candidate's cross-validation is the model's own: not run a second time
             candidates["chosen"] = pick_best(table)
-            config = TUNING_CANDIDATES[candidates["chosen"]]
+            config, chosen_cv = pool[candidates["chosen"]], results[candidates["chosen"]]
         if selection_file is not None and not tune:
             from .artifact import write_atomic
 
@@ -280,8 +318,8 @@ def train_and_save(frame, label_space: LabelSpace, model_dir, *, name: str = "de
         # one measured and says whether it was measured on these very rows.
         candidates = json.loads(Path(selection_file).read_text(encoding="utf-8"))
         candidates["data_sha256_matches"] = candidates.get("data_sha256") == data_sha256(frame)
-    start = time.perf_counter()
-    result = train(frame["text"], frame["label"], label_space, config, folds, extra=extra)
+    result = train(frame["text"], frame["label"], label_space, config, folds, extra=extra, prepared=prepared,
+                   cv=chosen_cv)
     result.timings["total_s"] = time.perf_counter() - start
     summary = {"rows": int(len(frame)), "labels": int(frame["label"].nunique()),
                "extra_taxonomy_texts": len(extra[0]), **(data_summary or {})}
